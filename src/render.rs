@@ -1,0 +1,206 @@
+//! Render stage: fills the theme's Tera templates with each page, in parallel.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::i18n::Strings;
+use crate::link::{Page, Site};
+use crate::load::Theme;
+
+/// One file of the finished site, ready to write.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// Path relative to the output folder.
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    /// HTML pages are minified when written.
+    pub is_html: bool,
+}
+
+/// What templates see besides the page: the site-wide facts.
+#[derive(Serialize)]
+struct SiteContext<'a> {
+    languages: &'a [crate::config::Language],
+    default_language: &'a str,
+    title: String,
+    description: String,
+}
+
+/// Compiles the theme's templates; errors name the template file.
+pub fn compile(theme: &Theme) -> Result<Tera, Diagnostics> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let templates: Vec<(String, &str)> = theme
+        .templates
+        .iter()
+        .map(|source| {
+            let name = source
+                .path
+                .components()
+                .skip_while(|c| c.as_os_str() != "templates")
+                .skip(1)
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            (name, &*source.text)
+        })
+        .collect();
+    tera.add_raw_templates(templates).map_err(|e| {
+        let template = theme
+            .templates
+            .iter()
+            .find(|s| {
+                e.to_string()
+                    .contains(&*s.path.file_name().unwrap_or_default().to_string_lossy())
+            })
+            .map_or_else(
+                || PathBuf::from(format!("themes/{}/templates", theme.name)),
+                |s| s.path.clone(),
+            );
+        Diagnostics::from(Diagnostic::error(template, error_chain(&e)))
+    })?;
+    Ok(tera)
+}
+
+/// Renders every page of the site, in parallel; all failures are returned together.
+pub fn render(
+    site: &Site,
+    tera: &Tera,
+    strings: &Strings,
+    theme_name: &str,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let results: Vec<Result<OutputFile, Diagnostic>> = site
+        .pages
+        .par_iter()
+        .map(|page| render_page(site, tera, strings, theme_name, page))
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + 2);
+    let mut problems = Diagnostics::default();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    files.push(robots_txt(site));
+    if let Some(sitemap) = sitemap_xml(site) {
+        files.push(sitemap);
+    }
+    Ok(files)
+}
+
+fn render_page(
+    site: &Site,
+    tera: &Tera,
+    strings: &Strings,
+    theme_name: &str,
+    page: &Page,
+) -> Result<OutputFile, Diagnostic> {
+    let template = page.role.template();
+    let language = site.languages.iter().find(|l| l.code == page.lang);
+    let mut context = Context::new();
+    context.insert("page", page);
+    context.insert(
+        "site",
+        &SiteContext {
+            languages: &site.languages,
+            default_language: &site.default_language,
+            title: language.map(|l| l.title.clone()).unwrap_or_default(),
+            description: language.map(|l| l.description.clone()).unwrap_or_default(),
+        },
+    );
+    context.insert("t", &strings.table(&page.lang));
+    // The chooser shows every language's own words.
+    let all: std::collections::BTreeMap<&str, _> = site
+        .languages
+        .iter()
+        .map(|l| (l.code.as_str(), strings.table(&l.code)))
+        .collect();
+    if page.role == crate::link::PageRole::Chooser || page.role == crate::link::PageRole::NotFound {
+        context.insert("strings", &all);
+    }
+    let html = tera.render(template, &context).map_err(|e| {
+        let mut d = Diagnostic::error(
+            format!("themes/{theme_name}/templates/{template}"),
+            format!("cannot render {}: {}", page.path, error_chain(&e)),
+        );
+        if let Some(source) = &page.source {
+            d = d.with_note(format!("while rendering {source}"));
+        }
+        d
+    })?;
+    Ok(OutputFile {
+        path: PathBuf::from(&page.path),
+        bytes: html.into_bytes(),
+        is_html: true,
+    })
+}
+
+/// Tera puts the useful part of an error in its sources.
+fn error_chain(e: &tera::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    message
+}
+
+fn robots_txt(site: &Site) -> OutputFile {
+    let mut text = String::from("User-agent: *\nAllow: /\n");
+    if let Some(base) = &site.base_url {
+        text.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
+    }
+    OutputFile {
+        path: PathBuf::from("robots.txt"),
+        bytes: text.into_bytes(),
+        is_html: false,
+    }
+}
+
+/// `sitemap.xml` with language alternates; only when the site has a public address.
+fn sitemap_xml(site: &Site) -> Option<OutputFile> {
+    let base = site.base_url.as_deref()?;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for page in &site.pages {
+        if page.role == crate::link::PageRole::NotFound {
+            continue;
+        }
+        let url = |path: &str| format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path));
+        xml.push_str(&format!("<url><loc>{}</loc>", xml_escape(&url(&page.path))));
+        if page.role != crate::link::PageRole::Chooser {
+            for alternate in &page.alternates {
+                let path = alternate.url.trim_start_matches("../");
+                xml.push_str(&format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    alternate.code,
+                    xml_escape(&url(path))
+                ));
+            }
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    Some(OutputFile {
+        path: PathBuf::from("sitemap.xml"),
+        bytes: xml.into_bytes(),
+        is_html: false,
+    })
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
