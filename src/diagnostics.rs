@@ -183,9 +183,10 @@ impl Diagnostics {
             match &diagnostic.snippet {
                 Some(snippet) => {
                     let id = files.add(name, Arc::clone(&snippet.text));
-                    report = report.with_labels(vec![
-                        Label::primary(id, snippet.range.clone()).with_message(&snippet.label)
-                    ]);
+                    report =
+                        report
+                            .with_labels(vec![Label::primary(id, snippet.range.clone())
+                                .with_message(&snippet.label)]);
                 }
                 None => {
                     report = report.with_notes(vec![format!("in {name}")]);

@@ -45,8 +45,12 @@ pub struct Inputs {
     pub theme: Theme,
 }
 
-/// Reads everything a build needs from `root`. All problems are reported together.
-pub fn load(root: &Path) -> Result<Inputs, Diagnostics> {
+/// Reads everything a build needs from `root`.
+///
+/// A content file that cannot be read is left out and reported in the returned
+/// diagnostics, so later stages can report their problems alongside; a missing
+/// `site.toml`, content folder or theme stops the build at once.
+pub fn load(root: &Path) -> Result<(Inputs, Diagnostics), Diagnostics> {
     let mut problems = Diagnostics::default();
 
     let config_source = read_text(root, Path::new(CONFIG_FILE)).map_err(Diagnostics::from)?;
@@ -55,6 +59,7 @@ pub fn load(root: &Path) -> Result<Inputs, Diagnostics> {
 
     let content_dir = root.join(CONTENT_DIR);
     let mut content = Vec::new();
+    let mut unreadable = Diagnostics::default();
     if !content_dir.is_dir() {
         problems.push(Diagnostic::error(
             CONTENT_DIR,
@@ -65,7 +70,7 @@ pub fn load(root: &Path) -> Result<Inputs, Diagnostics> {
         if path.extension().is_some_and(|e| e == "md") {
             match read_text(root, &path) {
                 Ok(source) => content.push(source),
-                Err(d) => problems.push(d),
+                Err(d) => unreadable.push(d),
             }
         }
     }
@@ -74,13 +79,16 @@ pub fn load(root: &Path) -> Result<Inputs, Diagnostics> {
     if problems.has_errors() {
         return Err(problems);
     }
-    Ok(Inputs {
-        root: root.to_path_buf(),
-        config,
-        config_source,
-        content,
-        theme,
-    })
+    Ok((
+        Inputs {
+            root: root.to_path_buf(),
+            config,
+            config_source,
+            content,
+            theme,
+        },
+        unreadable,
+    ))
 }
 
 fn load_theme(root: &Path, name: &str, problems: &mut Diagnostics) -> Theme {

@@ -103,7 +103,7 @@ fn run_to_render(
     progress: &dyn Fn(Stage),
 ) -> Result<Rendered, Diagnostics> {
     progress(Stage::Load);
-    let mut inputs = load::load(&options.root)?;
+    let (mut inputs, unreadable) = load::load(&options.root)?;
     if let Some(url) = &options.base_url {
         check_base_url(url).map_err(|m| Diagnostic::error("--base-url", m))?;
         inputs.config.base_url = Some(url.clone());
@@ -113,7 +113,15 @@ fn run_to_render(
     let tera = render::compile(&inputs.theme)?;
 
     progress(Stage::Parse);
-    let corpus = parse::parse(&inputs.content, &inputs.config)?;
+    // Files that could not be read are reported with the parse errors.
+    let corpus = match parse::parse(&inputs.content, &inputs.config) {
+        Ok(corpus) if !unreadable.has_errors() => corpus,
+        Ok(_) => return Err(unreadable),
+        Err(mut problems) => {
+            problems.extend(unreadable);
+            return Err(problems);
+        }
+    };
 
     progress(Stage::Link);
     let site = link::link(&corpus, &inputs.config, &strings, base_url.as_deref())?;

@@ -464,7 +464,7 @@ pub fn parse_matter(
     yaml_start: usize,
     yaml: &str,
 ) -> Result<Matter, Diagnostic> {
-    let error = |e: serde_yaml::Error| yaml_error(path, text, yaml_start, e);
+    let error = |e: serde_yaml::Error| yaml_error(path, text, yaml_start, yaml, e);
     let kind = serde_yaml::from_str::<KindOnly>(yaml)
         .map_err(error)?
         .kind
@@ -506,7 +506,13 @@ fn find_in(haystack: &str, needle: &str) -> Option<usize> {
 }
 
 /// Turns a YAML error into a diagnostic pointing into the whole file.
-fn yaml_error(path: &Path, text: &Arc<str>, yaml_start: usize, e: serde_yaml::Error) -> Diagnostic {
+fn yaml_error(
+    path: &Path,
+    text: &Arc<str>,
+    yaml_start: usize,
+    yaml: &str,
+    e: serde_yaml::Error,
+) -> Diagnostic {
     let message = e.to_string();
     // serde_yaml appends " at line L column C"; the position is given separately.
     let message = message
@@ -517,8 +523,15 @@ fn yaml_error(path: &Path, text: &Arc<str>, yaml_start: usize, e: serde_yaml::Er
     let mut diagnostic = Diagnostic::error(path, format!("front matter: {message}"));
     if let Some(location) = e.location() {
         let (yaml_line, _) = crate::diagnostics::line_column(text, yaml_start);
-        let line = yaml_line + location.line() - 1;
-        let offset = offset_of(text, line, location.column());
+        let mut line = yaml_line + location.line() - 1;
+        // An error found at the end of the YAML (an unclosed bracket…) belongs to its last line.
+        let last_line = yaml_line + yaml.trim_end().lines().count().max(1) - 1;
+        let mut column = location.column();
+        if line > last_line {
+            line = last_line;
+            column = 1;
+        }
+        let offset = offset_of(text, line, column);
         let end = text[offset..].find('\n').map_or(text.len(), |n| offset + n);
         diagnostic = diagnostic
             .at(text, offset..end.max(offset))
