@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::{SiteConfig, CONFIG_FILE};
@@ -66,12 +67,16 @@ pub fn load(root: &Path) -> Result<(Inputs, Diagnostics), Diagnostics> {
             "the content folder is missing: create `content/` with one folder per document",
         ));
     }
-    for path in walk_files(root, &content_dir, &mut problems) {
-        if path.extension().is_some_and(|e| e == "md") {
-            match read_text(root, &path) {
-                Ok(source) => content.push(source),
-                Err(d) => unreadable.push(d),
-            }
+    let paths: Vec<PathBuf> = walk_files(root, &content_dir, &mut problems)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    let read: Vec<Result<Source, Diagnostic>> =
+        paths.par_iter().map(|path| read_text(root, path)).collect();
+    for result in read {
+        match result {
+            Ok(source) => content.push(source),
+            Err(d) => unreadable.push(d),
         }
     }
 

@@ -81,6 +81,7 @@ impl BuildReport {
             line.push_str(&format!(", {} awaiting translation", self.fallback_pages));
         }
         if let Some(dir) = &self.output_dir {
+            let dir = dir.strip_prefix(".").unwrap_or(dir);
             line.push_str(&format!(" into {}", dir.display()));
         }
         if !self.warnings.is_empty() {
@@ -125,6 +126,8 @@ fn run_to_render(
 
     progress(Stage::Link);
     let site = link::link(&corpus, &inputs.config, &strings, base_url.as_deref())?;
+    // Pages carry everything from here on; free the corpus before rendering.
+    drop(corpus);
 
     progress(Stage::Render);
     let files = render::render(&site, &tera, &strings, &inputs.theme.name)?;
@@ -183,7 +186,7 @@ pub fn check(options: &BuildOptions, progress: &dyn Fn(Stage)) -> Result<BuildRe
 /// Builds the site and swaps it into the output folder; on any error the old output is untouched.
 pub fn build(options: &BuildOptions, progress: &dyn Fn(Stage)) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let mut rendered = run_to_render(options, progress)?;
+    let rendered = run_to_render(options, progress)?;
     let output = options
         .output_dir
         .clone()
@@ -191,7 +194,6 @@ pub fn build(options: &BuildOptions, progress: &dyn Fn(Stage)) -> Result<BuildRe
     write::check_output_dir(&options.root, &output)?;
 
     progress(Stage::Write);
-    write::minify(&mut rendered.files);
     write::write_site(&output, &rendered.files, &rendered.inputs.theme.assets)?;
     let written = rendered.files.len() + rendered.inputs.theme.assets.len();
     Ok(report(&rendered, Some(output), written, started))

@@ -8,7 +8,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::Strings;
-use crate::link::{Page, Site};
+use crate::link::{Page, PageRole, Site};
 use crate::load::Theme;
 
 /// One file of the finished site, ready to write.
@@ -17,7 +17,6 @@ pub struct OutputFile {
     /// Path relative to the output folder.
     pub path: PathBuf,
     pub bytes: Vec<u8>,
-    /// HTML pages are minified when written.
     pub is_html: bool,
 }
 
@@ -34,7 +33,8 @@ struct SiteContext<'a> {
 pub fn compile(theme: &Theme) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let templates: Vec<(String, &str)> = theme
+    tera.set_escape_fn(escape_html);
+    let templates: Vec<(String, String)> = theme
         .templates
         .iter()
         .map(|source| {
@@ -46,7 +46,7 @@ pub fn compile(theme: &Theme) -> Result<Tera, Diagnostics> {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            (name, &*source.text)
+            (name, minify_template(&source.text))
         })
         .collect();
     tera.add_raw_templates(templates).map_err(|e| {
@@ -66,6 +66,25 @@ pub fn compile(theme: &Theme) -> Result<Tera, Diagnostics> {
     Ok(tera)
 }
 
+/// Escapes text for HTML text and quoted attributes (Tera's default also escapes `/`,
+/// which bloats every relative URL).
+fn escape_html(text: &str) -> String {
+    crate::parse::body::html_escape(text).replace('\'', "&#39;")
+}
+
+/// Minifies a template once, keeping its Tera syntax, so rendered pages come out minified
+/// without minifying each page (bodies come from pulldown-cmark already compact).
+/// Template tags must not sit between an element's attributes.
+fn minify_template(text: &str) -> String {
+    let cfg = minify_html::Cfg {
+        preserve_brace_template_syntax: true,
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        ..minify_html::Cfg::default()
+    };
+    String::from_utf8_lossy(&minify_html::minify(text.as_bytes(), &cfg)).into_owned()
+}
+
 /// Renders every page of the site, in parallel; all failures are returned together.
 pub fn render(
     site: &Site,
@@ -73,10 +92,22 @@ pub fn render(
     strings: &Strings,
     theme_name: &str,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
+    // What every page of a language shares is serialized once, not once per page.
+    let bases: std::collections::HashMap<&str, Context> = site
+        .languages
+        .iter()
+        .map(|l| (l.code.as_str(), base_context(site, strings, &l.code)))
+        .collect();
     let results: Vec<Result<OutputFile, Diagnostic>> = site
         .pages
         .par_iter()
-        .map(|page| render_page(site, tera, strings, theme_name, page))
+        .map(|page| {
+            let mut context = bases
+                .get(page.lang.as_str())
+                .cloned()
+                .unwrap_or_else(|| base_context(site, strings, &page.lang));
+            render_page(site, strings, &mut context, tera, theme_name, page)
+        })
         .collect();
     let mut files = Vec::with_capacity(results.len() + 2);
     let mut problems = Diagnostics::default();
@@ -96,17 +127,10 @@ pub fn render(
     Ok(files)
 }
 
-fn render_page(
-    site: &Site,
-    tera: &Tera,
-    strings: &Strings,
-    theme_name: &str,
-    page: &Page,
-) -> Result<OutputFile, Diagnostic> {
-    let template = page.role.template();
-    let language = site.languages.iter().find(|l| l.code == page.lang);
+/// The context every page of a language shares: site facts and UI strings.
+fn base_context(site: &Site, strings: &Strings, lang: &str) -> Context {
+    let language = site.languages.iter().find(|l| l.code == lang);
     let mut context = Context::new();
-    context.insert("page", page);
     context.insert(
         "site",
         &SiteContext {
@@ -116,17 +140,36 @@ fn render_page(
             description: language.map(|l| l.description.clone()).unwrap_or_default(),
         },
     );
-    context.insert("t", &strings.table(&page.lang));
-    // The chooser shows every language's own words.
-    let all: std::collections::BTreeMap<&str, _> = site
-        .languages
+    context.insert("t", &strings.table(lang));
+    context
+}
+
+fn strings_by_language<'s>(
+    site: &'s Site,
+    strings: &Strings,
+) -> std::collections::BTreeMap<&'s str, std::collections::BTreeMap<String, String>> {
+    site.languages
         .iter()
         .map(|l| (l.code.as_str(), strings.table(&l.code)))
-        .collect();
-    if page.role == crate::link::PageRole::Chooser || page.role == crate::link::PageRole::NotFound {
+        .collect()
+}
+
+fn render_page(
+    site: &Site,
+    strings: &Strings,
+    context: &mut Context,
+    tera: &Tera,
+    theme_name: &str,
+    page: &Page,
+) -> Result<OutputFile, Diagnostic> {
+    let template = page.role.template();
+    context.insert("page", page);
+    if matches!(page.role, PageRole::Chooser | PageRole::NotFound) {
+        // These pages show every language's own words.
+        let all: std::collections::BTreeMap<&str, _> = strings_by_language(site, strings);
         context.insert("strings", &all);
     }
-    let html = tera.render(template, &context).map_err(|e| {
+    let html = tera.render(template, context).map_err(|e| {
         let mut d = Diagnostic::error(
             format!("themes/{theme_name}/templates/{template}"),
             format!("cannot render {}: {}", page.path, error_chain(&e)),

@@ -11,20 +11,6 @@ use crate::render::OutputFile;
 /// A file Cartilla puts in every output folder, so it never replaces a folder it did not write.
 pub const MARKER_FILE: &str = ".cartilla-output";
 
-/// Minifies HTML files in place, in parallel.
-pub fn minify(files: &mut [OutputFile]) {
-    let cfg = minify_html::Cfg {
-        minify_css: true,
-        minify_js: false,
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        ..minify_html::Cfg::default()
-    };
-    files.par_iter_mut().filter(|f| f.is_html).for_each(|file| {
-        file.bytes = minify_html::minify(&file.bytes, &cfg);
-    });
-}
-
 /// Checks that `output` may be replaced: not the site's own sources, and written by Cartilla if it exists.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let absolute = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
@@ -100,11 +86,24 @@ pub fn write_site(
             b"Written by cartilla build.\n".as_slice(),
         )))
         .collect();
+    // Create each folder once (parents before children), then write files in parallel.
+    let folders: std::collections::BTreeSet<&Path> = all
+        .iter()
+        .filter_map(|(path, _)| path.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    for folder in folders {
+        let dir = staging.path().join(folder);
+        match fs::create_dir(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(_) => {
+                fs::create_dir_all(&dir).map_err(|e| error(&dir, "cannot create folder", e))?
+            }
+        }
+    }
     all.par_iter().try_for_each(|(path, bytes)| {
         let target = staging.path().join(path);
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir).map_err(|e| error(dir, "cannot create folder", e))?;
-        }
         fs::write(&target, bytes).map_err(|e| error(&target, "cannot write", e))
     })?;
 
@@ -189,16 +188,5 @@ mod tests {
             .contains("refusing to replace"));
         assert!(check_output_dir(dir.path(), dir.path()).is_err());
         assert!(check_output_dir(dir.path(), &dir.path().join("content")).is_err());
-    }
-
-    #[test]
-    fn minify_keeps_closing_tags() {
-        let mut files = [file(
-            "a.html",
-            "<html>\n<body>\n  <p>Hi  there</p>\n</body></html>",
-        )];
-        minify(&mut files);
-        let html = String::from_utf8(files[0].bytes.clone()).unwrap();
-        assert!(html.contains("<p>Hi there</p>"), "{html}");
     }
 }

@@ -76,6 +76,7 @@ fn the_bundled_site_has_no_broken_links() {
     .expect("the bundled content builds");
     let problems = broken_links(&output);
     assert!(problems.is_empty(), "{problems:#?}");
+    assert_accessible_structure(&output);
     // Every item has a page in every language.
     for lang in ["es", "en", "fr"] {
         assert!(output
@@ -163,7 +164,8 @@ fn alternates_and_language_switcher_point_to_the_same_page() {
             .map(|(_, h)| h.as_str())
             .collect::<Vec<_>>()
     );
-    let current = select(&html, "nav.langs a[aria-current]");
+    let current = select(&html, "nav.langs a[aria-current=page]");
+    assert_eq!(current.len(), 1);
     assert_eq!(current[0].value().attr("hreflang"), Some("en"));
 }
 
@@ -406,5 +408,52 @@ fn a_paragraph_page_stays_within_the_weight_budget() {
     ] {
         let html = fs::metadata(output.join(page)).expect("page").len();
         assert!(html + css < 50 * 1024, "{page}: {html} + {css} bytes");
+    }
+}
+
+/// Landmarks, a skip link, one `h1`, headings that never skip a level, no scripts, no outside requests.
+fn assert_accessible_structure(site: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(site) {
+        let path = entry.expect("walk").into_path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let name = path
+            .strip_prefix(site)
+            .expect("prefix")
+            .display()
+            .to_string();
+        let html = Html::parse_document(&fs::read_to_string(&path).expect("read"));
+        assert_eq!(select(&html, "main").len(), 1, "{name}: one main");
+        assert_eq!(select(&html, "h1").len(), 1, "{name}: one h1");
+        assert!(
+            select(&html, "script, iframe, link[rel=preload]").is_empty(),
+            "{name}"
+        );
+        assert!(!select(&html, "html[lang]").is_empty(), "{name}: lang");
+        if name == "index.html" || name == "404.html" {
+            continue;
+        }
+        assert_eq!(
+            select(&html, "header.site nav.langs").len(),
+            1,
+            "{name}: language switcher in the banner"
+        );
+        assert_eq!(select(&html, "footer.site").len(), 1, "{name}: footer");
+        let skip = select(&html, "body > a.skip");
+        assert_eq!(
+            skip.first().and_then(|a| a.value().attr("href")),
+            Some("#main"),
+            "{name}: skip link"
+        );
+        let mut level = 1;
+        for heading in select(&html, "h1, h2, h3, h4, h5, h6") {
+            let this: usize = heading.value().name()[1..].parse().expect("level");
+            assert!(
+                this <= level + 1,
+                "{name}: heading level jumps from h{level} to h{this}"
+            );
+            level = this;
+        }
     }
 }
