@@ -364,3 +364,63 @@ mod tests {
         assert!(entry.body.html.contains("The Committee welcomes."));
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Random and truncated inputs give errors or entries, never a panic.
+    #[test]
+    fn arbitrary_input_never_panics() {
+        let config = tests_config();
+        let seeds = [
+            "---\nkind: article\nnumber: 3\nsubject: x\n---\n1. a\n(a) b\n(i) c\n(ii) d\n2.\n(a) e\n",
+            "---\nkind: co-paragraph\nnumber: 13\ntype: concern\n---\n(a) x [y](@a/b#c) ```\n(b) z\n",
+            "---\nkind: document\ntitle: T\n---\n# H {#h}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n[^1]\n\n[^1]: n\n",
+        ];
+        let mut state: u64 = 7;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        for seed in seeds {
+            for cut in 0..=seed.len() {
+                if !seed.is_char_boundary(cut) {
+                    continue;
+                }
+                let mut text = seed[..cut].to_owned();
+                // Splice in a few random characters from a troublesome alphabet.
+                let alphabet: Vec<char> = "-:\n ()[]{}#@*`|\\\"'é1a.\u{feff}".chars().collect();
+                for _ in 0..(next() % 4) {
+                    let at = next() % (text.len() + 1);
+                    if text.is_char_boundary(at) {
+                        text.insert(at, alphabet[next() % alphabet.len()]);
+                    }
+                }
+                let source = Source {
+                    path: "content/doc/x.en.md".into(),
+                    text: Arc::from(text),
+                };
+                let _ = parse_file(&source, &config);
+            }
+        }
+    }
+
+    fn tests_config() -> SiteConfig {
+        let language = |code: &str| crate::config::Language {
+            code: code.into(),
+            name: code.into(),
+            title: code.into(),
+            description: String::new(),
+        };
+        SiteConfig {
+            default_language: "en".into(),
+            languages: vec![language("en")],
+            output_dir: "public".into(),
+            theme: "default".into(),
+            base_url: None,
+        }
+    }
+}
