@@ -17,7 +17,6 @@ pub struct OutputFile {
     /// Path relative to the output folder.
     pub path: PathBuf,
     pub bytes: Vec<u8>,
-    pub is_html: bool,
 }
 
 /// What templates see besides the page: the site-wide facts.
@@ -182,7 +181,6 @@ fn render_page(
     Ok(OutputFile {
         path: PathBuf::from(&page.path),
         bytes: html.into_bytes(),
-        is_html: true,
     })
 }
 
@@ -206,7 +204,6 @@ fn robots_txt(site: &Site) -> OutputFile {
     OutputFile {
         path: PathBuf::from("robots.txt"),
         bytes: text.into_bytes(),
-        is_html: false,
     }
 }
 
@@ -238,7 +235,6 @@ fn sitemap_xml(site: &Site) -> Option<OutputFile> {
     Some(OutputFile {
         path: PathBuf::from("sitemap.xml"),
         bytes: xml.into_bytes(),
-        is_html: false,
     })
 }
 

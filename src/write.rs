@@ -146,7 +146,6 @@ mod tests {
         OutputFile {
             path: path.into(),
             bytes: text.as_bytes().to_vec(),
-            is_html: path.ends_with(".html"),
         }
     }
 

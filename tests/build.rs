@@ -7,6 +7,22 @@ use std::fs;
 use common::{broken_links, snapshot, Fixture};
 use scraper::{Html, Selector};
 
+/// Builds the bundled content into a temporary folder; keep the guard alive while reading.
+fn build_bundled() -> (tempfile::TempDir, std::path::PathBuf) {
+    let out = tempfile::tempdir().expect("tempdir");
+    let output = out.path().join("site");
+    cartilla::build(
+        &cartilla::BuildOptions {
+            root: common::repo(),
+            output_dir: Some(output.clone()),
+            base_url: None,
+        },
+        &|_| {},
+    )
+    .expect("the bundled content builds");
+    (out, output)
+}
+
 fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
     html.select(&Selector::parse(css).expect("selector"))
         .collect()
@@ -63,17 +79,7 @@ fn every_link_and_anchor_resolves_on_disk() {
 
 #[test]
 fn the_bundled_site_has_no_broken_links() {
-    let out = tempfile::tempdir().expect("tempdir");
-    let output = out.path().join("site");
-    cartilla::build(
-        &cartilla::BuildOptions {
-            root: common::repo(),
-            output_dir: Some(output.clone()),
-            base_url: None,
-        },
-        &|_| {},
-    )
-    .expect("the bundled content builds");
+    let (_out, output) = build_bundled();
     let problems = broken_links(&output);
     assert!(problems.is_empty(), "{problems:#?}");
     assert_accessible_structure(&output);
@@ -387,17 +393,7 @@ fn missing_section_index_and_bad_file_names_are_errors() {
 
 #[test]
 fn a_paragraph_page_stays_within_the_weight_budget() {
-    let out = tempfile::tempdir().expect("tempdir");
-    let output = out.path().join("site");
-    cartilla::build(
-        &cartilla::BuildOptions {
-            root: common::repo(),
-            output_dir: Some(output.clone()),
-            base_url: None,
-        },
-        &|_| {},
-    )
-    .expect("build");
+    let (_out, output) = build_bundled();
     let css = fs::metadata(output.join("assets/style.css"))
         .expect("css")
         .len();

@@ -490,7 +490,7 @@ pub fn parse_matter(
         "mgi-finding" => typed(yaml).map(Matter::MgiFinding),
         "page" => typed(yaml).map(Matter::Page),
         other => {
-            let at = find_in(yaml, "kind:").map_or(yaml_start, |i| yaml_start + i);
+            let at = yaml.find("kind:").map_or(yaml_start, |i| yaml_start + i);
             let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
             return Err(Diagnostic::error(path, format!("unknown kind `{other}`"))
                 .at(text, at..end)
@@ -499,10 +499,6 @@ pub fn parse_matter(
         }
     };
     matter.map_err(error)
-}
-
-fn find_in(haystack: &str, needle: &str) -> Option<usize> {
-    haystack.find(needle)
 }
 
 /// Turns a YAML error into a diagnostic pointing into the whole file.
