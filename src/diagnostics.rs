@@ -149,10 +149,6 @@ impl Diagnostics {
         self.0.iter().filter(|d| d.is_error())
     }
 
-    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter().filter(|d| !d.is_error())
-    }
-
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

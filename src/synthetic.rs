@@ -115,7 +115,8 @@ pub fn write_corpus(root: &Path, pages: usize, theme_dir: &Path) -> io::Result<(
     Ok(())
 }
 
-fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
+/// Copies a folder tree (used to give generated and test sites the real theme).
+pub fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.map_err(io::Error::other)?;
         let relative = entry.path().strip_prefix(from).map_err(io::Error::other)?;

@@ -103,15 +103,7 @@ title = "Livret d'essai"
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walk");
-        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
+    cartilla::synthetic::copy_dir(from, to).expect("copy the theme");
 }
 
 /// Every file under `dir` with its bytes, for before/after comparisons.
